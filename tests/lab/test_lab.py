@@ -7,6 +7,7 @@ verifier that says "pass" to anything.
 """
 import base64
 import ipaddress
+import pathlib
 import uuid
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -107,7 +108,7 @@ def test_update_without_key_is_refused(lab):
 
 def test_certificate_from_pebble_via_dns01(lab, tmp_path):
     tsig = lab.facts["tsig"]
-    ca = open(lab.facts["ca_file"]).read()
+    ca = pathlib.Path(lab.facts["ca_file"]).read_text()
     lab.run("mx1", "sh", "-c", "mkdir -p /tmp/lab-acme && cat > /tmp/lab-acme/ca.pem", input=ca.encode())
     # lego is what the acme role uses; it is removed again so the mail host
     # stays a fresh host for the roles.
@@ -195,7 +196,7 @@ with smtplib.SMTP(sys.argv[1], 25, timeout=30) as s:
 
 def test_rx_certificate_is_valid_for_its_name(lab):
     out = lab.run("mx1", "python3", "-c", CERT_PROBE, lab.hosts["rx"]["ipv4"],
-                  input=open(lab.facts["ca_file"], "rb").read())
+                  input=pathlib.Path(lab.facts["ca_file"]).read_bytes())
     assert out.stdout.decode().strip() == "verified mx.inbox.test"
 
 

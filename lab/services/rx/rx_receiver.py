@@ -105,6 +105,13 @@ class Receiver:
             "authentication_results": header,
             "size": len(data),
         }
+        await loop.run_in_executor(None, self._store, message_id, stored, record)
+        log.info("stored %s from %s (%s) tls=%s spf=%s dkim=%s dmarc=%s", message_id,
+                 peer_ip, family, tls and tls["version"], record["spf"], record["dkim"],
+                 record["dmarc"])
+        return "250 2.0.0 Ok: stored as " + message_id
+
+    def _store(self, message_id, stored, record):
         tmp = os.path.join(self.maildir, f".{message_id}.tmp")
         with open(tmp + ".eml", "wb") as fh:
             fh.write(stored)
@@ -113,10 +120,6 @@ class Receiver:
         # The .eml first, the .json last: a reader that sees the JSON sees the message.
         os.rename(tmp + ".eml", os.path.join(self.maildir, f"{message_id}.eml"))
         os.rename(tmp + ".json", os.path.join(self.maildir, f"{message_id}.json"))
-        log.info("stored %s from %s (%s) tls=%s spf=%s dkim=%s dmarc=%s", message_id,
-                 peer_ip, family, tls and tls["version"], record["spf"], record["dkim"],
-                 record["dmarc"])
-        return "250 2.0.0 Ok: stored as " + message_id
 
     def _authenticate(self, data, ip, mail_from, helo):
         prev = None
