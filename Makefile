@@ -77,7 +77,7 @@ test: lint sanity units integration lab-test molecule ## Everything CI runs, in 
 
 # ---- other -----------------------------------------------------------------
 .PHONY: bench build clean
-bench: lab-up ## Benchmarks: figures printed and written to build/bench.json
+bench: venv ## Benchmarks: figures printed and written to build/bench-*.json
 	mkdir -p build
 	$(BIN)/python bench/dns_checks.py --json build/bench-dns.json
 

@@ -1,4 +1,5 @@
 # Shared settings of the lab scripts: names, addresses and paths in one place.
+# shellcheck disable=SC2034  # sourced: the variables are used by lab/lab and lab/images.sh
 # shellcheck shell=bash
 LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LAB_STATE=${SELFMAIL_LAB_STATE:-$LAB_ROOT/.lab}

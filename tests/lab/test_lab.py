@@ -310,4 +310,3 @@ def test_verifier_without_published_key(lab, probe_domain):
     record = lab.received(marker)[0]
     assert record["dkim"] in ("fail", "permerror", "neutral")
     assert record["dkim"] != "pass"
-
