@@ -13,6 +13,8 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 # Debian packages the tests use on this machine (the lab installs its own).
 HOST_PACKAGES := knot knot-dnsutils bind9-dnsutils shellcheck git
+# Only for `make molecule-vm`.
+VM_PACKAGES := qemu-system-x86 qemu-utils openssh-client
 
 .PHONY: help
 help: ## List the targets
@@ -55,7 +57,7 @@ lab: lab-up ## Start the lab and run site.yml against its mail hosts
 lint: venv ## ansible-lint (production profile), ruff, shellcheck
 	$(BIN)/ansible-lint --profile production
 	$(BIN)/ruff check .
-	shellcheck -x lab/lab lab/images.sh .ci/run tests/ansible-test.sh
+	shellcheck -x lab/lab lab/images.sh lab/vm/vm .ci/run tests/ansible-test.sh
 
 sanity: venv ## ansible-test sanity on the plugins
 	tests/ansible-test.sh sanity --python $$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
@@ -69,11 +71,16 @@ integration: venv ## The modules against a real DNS server on loopback
 lab-test: lab-up ## The lab's own parts, proven against the running lab
 	$(BIN)/pytest -q tests/lab
 
-MOLECULE_SCENARIOS ?= default
+MOLECULE_SCENARIOS ?= default ubuntu_base ipv6_netplan acme
 molecule: lab-up ## Molecule scenarios, one after another (2 cores)
 	for s in $(MOLECULE_SCENARIOS); do $(BIN)/molecule test -s $$s || exit 1; done
 
 test: lint sanity units integration lab-test molecule ## Everything CI runs, in order
+
+.PHONY: molecule-vm
+molecule-vm: lab-up ## ipv6_netplan with a real `netplan apply` in a qemu VM (about 25 min under emulation)
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(VM_PACKAGES) >/dev/null
+	$(BIN)/molecule test -s ipv6_netplan_vm
 
 # ---- other -----------------------------------------------------------------
 .PHONY: bench build clean
