@@ -5,6 +5,7 @@ containers with `podman exec`, DNS updates go to the lab's bind9 with the
 lab's TSIG key, and verdicts are read from what rx stored.
 """
 import json
+import os
 import pathlib
 import subprocess
 import time
@@ -12,7 +13,7 @@ import time
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-STATE = ROOT / ".lab"
+STATE = pathlib.Path(os.environ.get("SELFMAIL_LAB_STATE") or ROOT / ".lab")
 
 # Sends one message from inside a lab host: connects to an explicit address so
 # the test, not the resolver's preference, decides IPv4 or IPv6.
