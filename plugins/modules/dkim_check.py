@@ -28,6 +28,8 @@ attributes:
   diff_mode:
     support: none
     description: Nothing is changed, so there is no diff.
+extends_documentation_fragment:
+  - selfmail.smtp.dns_check
 options:
   domain:
     description: The signing domain (C(d=) of the signatures).
@@ -45,26 +47,6 @@ options:
   private_key_path:
     description: Path, on the host that runs the module, of the PEM private key the server signs with.
     type: path
-  nameservers:
-    description:
-      - IP addresses of the DNS servers to ask. Defaults to the system resolver.
-    type: list
-    elements: str
-  port:
-    description: The DNS port of O(nameservers).
-    type: int
-    default: 53
-  timeout:
-    description: Seconds to wait for each DNS lookup.
-    type: float
-    default: 5.0
-  fail_on:
-    description:
-      - V(error) fails the task when an error is found, V(warning) when an error or a warning is found,
-        V(never) never fails (read RV(ok), RV(errors) and RV(check_warnings) instead).
-    type: str
-    default: error
-    choices: [error, warning, never]
 """
 
 EXAMPLES = r"""

@@ -28,31 +28,13 @@ attributes:
   diff_mode:
     support: none
     description: Nothing is changed, so there is no diff.
+extends_documentation_fragment:
+  - selfmail.smtp.dns_check
 options:
   domain:
     description: The mail domain (the domain of the C(From) header).
     type: str
     required: true
-  nameservers:
-    description:
-      - IP addresses of the DNS servers to ask. Defaults to the system resolver.
-    type: list
-    elements: str
-  port:
-    description: The DNS port of O(nameservers).
-    type: int
-    default: 53
-  timeout:
-    description: Seconds to wait for each DNS lookup.
-    type: float
-    default: 5.0
-  fail_on:
-    description:
-      - V(error) fails the task when an error is found, V(warning) when an error or a warning is found,
-        V(never) never fails (read RV(ok), RV(errors) and RV(check_warnings) instead).
-    type: str
-    default: error
-    choices: [error, warning, never]
 notes:
   - A report address is taken as inside the domain when its domain is O(domain), a subdomain of it or a parent
     of it; other destinations must publish the authorisation record.

@@ -28,6 +28,8 @@ attributes:
   diff_mode:
     support: none
     description: Nothing is changed, so there is no diff.
+extends_documentation_fragment:
+  - selfmail.smtp.dns_check
 options:
   domain:
     description: The mail domain (the domain of the envelope sender, C(MAIL FROM)).
@@ -49,26 +51,6 @@ options:
       - The envelope sender used for macro expansion (C(%{s}), C(%{l}), C(%{o})).
       - Defaults to C(postmaster@<domain>).
     type: str
-  nameservers:
-    description:
-      - IP addresses of the DNS servers to ask. Defaults to the system resolver.
-    type: list
-    elements: str
-  port:
-    description: The DNS port of O(nameservers).
-    type: int
-    default: 53
-  timeout:
-    description: Seconds to wait for each DNS lookup.
-    type: float
-    default: 5.0
-  fail_on:
-    description:
-      - V(error) fails the task when an error is found, V(warning) when an error or a warning is found,
-        V(never) never fails (read RV(ok), RV(errors) and RV(check_warnings) instead).
-    type: str
-    default: error
-    choices: [error, warning, never]
 notes:
   - The lookup count RV(lookups) is what a receiver spends on a sender that matches nothing, the most
     expensive path; the per-address counts are in RV(details).
