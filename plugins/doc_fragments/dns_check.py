@@ -8,6 +8,13 @@ from __future__ import annotations
 class ModuleDocFragment(object):
     # Options every DNS check module shares (dns_client.DNS_CHECK_ARGUMENT_SPEC).
     DOCUMENTATION = r"""
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads DNS, and the local key file it is given (dkim_check).
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is no diff.
 options:
   nameservers:
     description:

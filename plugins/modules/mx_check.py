@@ -18,13 +18,6 @@ author:
   - selfmail.smtp contributors (!UNKNOWN)
 requirements:
   - dnspython >= 2.0 on the host that runs the module
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads DNS.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is no diff.
 extends_documentation_fragment:
   - selfmail.smtp.dns_check
 options:
