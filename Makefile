@@ -6,6 +6,7 @@ SHELL := /bin/bash
 
 VENV    := .venv
 BIN     := $(VENV)/bin
+VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 PYTHON  ?= python3
 COLL    := .collections/ansible_collections/selfmail/smtp
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
@@ -49,11 +50,13 @@ lab-down: ## Stop the lab and remove its state (the image cache stays)
 lab-status: ## Show the lab's containers
 	lab/lab status
 
-lab: lab-up ## Start the lab and run site.yml against its mail hosts
+lab: lab-up ## Fresh mail hosts, site.yml, then a test mail from each: rx's verdicts printed
+	lab/lab reset
 	$(BIN)/ansible-playbook site.yml -i inventory
+	$(BIN)/ansible-playbook molecule/default/verify.yml -i inventory
 
 # ---- tests -----------------------------------------------------------------
-.PHONY: lint sanity units integration lab-test molecule test
+.PHONY: lint sanity units integration ee lab-test molecule test
 lint: venv ## ansible-lint (production profile), ruff, shellcheck
 	$(BIN)/ansible-lint --profile production
 	$(BIN)/ruff check .
@@ -71,11 +74,11 @@ integration: venv ## The modules against a real DNS server on loopback
 lab-test: lab-up ## The lab's own parts, proven against the running lab
 	$(BIN)/pytest -q tests/lab
 
-MOLECULE_SCENARIOS ?= default ubuntu_base ipv6_netplan acme
+MOLECULE_SCENARIOS ?= default ubuntu_base ipv6_netplan acme chasquid
 molecule: lab-up ## Molecule scenarios, one after another (2 cores)
 	for s in $(MOLECULE_SCENARIOS); do $(BIN)/molecule test -s $$s || exit 1; done
 
-test: lint sanity units integration lab-test molecule ## Everything CI runs, in order
+test: lint sanity units integration ee lab-test molecule ## Everything CI runs, in order
 
 .PHONY: molecule-vm
 molecule-vm: lab-up ## ipv6_netplan with a real `netplan apply` in a qemu VM (about 25 min under emulation)
@@ -91,6 +94,11 @@ bench: venv ## Benchmarks: figures printed and written to build/bench-*.json
 build: venv ## Build the collection tarball into build/
 	mkdir -p build
 	$(BIN)/ansible-galaxy collection build --force --output-path build .
+
+ee: build ## The execution environment's build context (ansible-builder create) in build/ee
+	rm -rf build/ee
+	$(BIN)/ansible-builder create -f execution-environment.yml -c build/ee
+	test -s build/ee/_build/collections/selfmail-smtp-$(VERSION).tar.gz
 
 clean: ## Remove build outputs (not .venv, not the lab)
 	rm -rf build tests/output .pytest_cache .ruff_cache

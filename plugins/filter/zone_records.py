@@ -84,9 +84,25 @@ def txt_strings(value, limit=TXT_STRING_MAX, quote=True):
     return split_txt_value(value, int(limit))
 
 
+def zone_snippet_entries(records):
+    """Records of mail_records (several values each) as zone_records entries (one value each)."""
+    if not isinstance(records, (list, tuple)):
+        raise AnsibleFilterError('zone_snippet_entries: expected a list of records, got %s' % type(records).__name__)
+    entries = []
+    for record in records:
+        if record.get('type') == 'TXT' and 'text' in record:
+            # the text again, so that zone_records splits it at 255 bytes itself
+            entries.append({'name': record['name'], 'type': 'TXT', 'value': record['text'], 'ttl': record['ttl']})
+            continue
+        for value in record.get('values') or []:
+            entries.append({'name': record['name'], 'type': record['type'], 'value': value, 'ttl': record['ttl']})
+    return entries
+
+
 class FilterModule(object):
     def filters(self):
         return {
             'zone_records': zone_records,
             'txt_strings': txt_strings,
+            'zone_snippet_entries': zone_snippet_entries,
         }

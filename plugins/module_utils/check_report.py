@@ -116,3 +116,43 @@ def exit_with_report(module, report, **details):
         module.fail_json(msg=report.summary(), **result)
     result['msg'] = report.summary()
     module.exit_json(**result)
+
+
+def report_rows(check, result):
+    """One row per finding of a check module's result, for the site report."""
+    rows = []
+    for finding in result.get('findings') or []:
+        rows.append({
+            'check': check,
+            'status': finding.get('level', ERROR),
+            'subject': finding.get('subject', ''),
+            'message': finding.get('message', ''),
+            'instruction': finding.get('instruction', ''),
+        })
+    if not rows and result.get('failed'):
+        # a check that could not run at all is one error, with its reason
+        rows.append({'check': check, 'status': ERROR, 'subject': check,
+                     'message': result.get('msg', 'the check failed'), 'instruction': ''})
+    return rows
+
+
+def render_table(rows):
+    """Rows as a plain-text table for people: check, status, what it found or what to do.
+
+    Errors first, then warnings, then what is fine, so the lines that need
+    work are the ones read first.
+    """
+    order = {ERROR: 0, WARNING: 1, OK: 2}
+    rows = sorted(rows, key=lambda row: order.get(row.get('status'), 0))
+    check_width = max([len('CHECK')] + [len(str(row.get('check', ''))) for row in rows])
+    lines = ['%-*s  %-7s  %s' % (check_width, 'CHECK', 'STATUS', 'FINDING / WHAT TO DO')]
+    for row in rows:
+        subject = row.get('subject', '')
+        # the subject is left out where the check's name already says it
+        text = row.get('message', '') if subject in ('', row.get('check')) else '%s: %s' % (subject, row.get('message', ''))
+        lines.append('%-*s  %-7s  %s' % (check_width, row.get('check', ''), str(row.get('status', '')).upper(), text))
+        if row.get('instruction'):
+            lines.append('%-*s  %-7s  -> %s' % (check_width, '', '', row['instruction']))
+    counts = {level: sum(1 for row in rows if row.get('status') == level) for level in (ERROR, WARNING, OK)}
+    lines.append('%d error(s), %d warning(s), %d ok' % (counts[ERROR], counts[WARNING], counts[OK]))
+    return '\n'.join(lines) + '\n'

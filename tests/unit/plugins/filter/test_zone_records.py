@@ -11,7 +11,7 @@ from ansible_collections.selfmail.smtp.plugins.filter.zone_records import Filter
 
 
 def test_registered():
-    assert set(FilterModule().filters()) == {'zone_records', 'txt_strings'}
+    assert set(FilterModule().filters()) == {'zone_records', 'txt_strings', 'zone_snippet_entries'}
 
 
 def test_snippet_relative_to_origin():
@@ -57,3 +57,14 @@ def test_txt_strings():
     assert txt_strings('x' * 300, 200, False) == ['x' * 200, 'x' * 100]
     with pytest.raises(AnsibleFilterError):
         txt_strings(['not', 'a', 'string'])
+
+
+def test_snippet_entries_give_txt_text_and_one_entry_per_value():
+    from ansible_collections.selfmail.smtp.plugins.filter.zone_records import zone_snippet_entries
+
+    records = [
+        {'name': 'example.org', 'type': 'MX', 'values': ['10 mx1.example.org.', '10 mx2.example.org.'], 'ttl': 60},
+        {'name': 'example.org', 'type': 'TXT', 'values': ['"v=spf1 -all"'], 'text': 'v=spf1 -all', 'ttl': 60},
+    ]
+    assert zone_records(zone_snippet_entries(records), origin='example.org') == (
+        '@ 60 IN MX 10 mx1.example.org.\n@ 60 IN MX 10 mx2.example.org.\n@ 60 IN TXT "v=spf1 -all"\n')

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.selfmail.smtp.plugins.module_utils.check_report import CheckReport
+from ansible_collections.selfmail.smtp.plugins.module_utils.check_report import CheckReport, render_table, report_rows
 
 
 def test_levels_and_rendering():
@@ -34,3 +34,24 @@ def test_fail_on():
     assert [r.should_fail('warning') for r in (clean, warned, failed)] == [False, True, True]
     assert [r.should_fail('never') for r in (clean, warned, failed)] == [False, False, False]
     assert clean.summary() == 'x: all checks passed'
+
+
+def test_report_rows_and_table_put_errors_first_with_their_instruction():
+    report = CheckReport('spf')
+    report.ok('example.org', 'record found')
+    report.error('192.0.2.1', 'not authorised', 'Add ip4:192.0.2.1 to _spf.example.org')
+    report.warning('example.org', 'uses ~all')
+    rows = report_rows('SPF example.org', report.as_result())
+    assert [row['status'] for row in rows] == ['ok', 'error', 'warning']
+    table = render_table(rows).splitlines()
+    assert table[0].split()[:2] == ['CHECK', 'STATUS']
+    assert 'ERROR' in table[1] and 'not authorised' in table[1]
+    assert table[2].strip() == '-> Add ip4:192.0.2.1 to _spf.example.org'
+    assert 'WARNING' in table[3] and 'OK' in table[4]
+    assert table[-1] == '1 error(s), 1 warning(s), 1 ok'
+
+
+def test_a_check_that_could_not_run_is_one_error_row():
+    rows = report_rows('PTR mx1', {'failed': True, 'msg': 'nameserver unreachable'})
+    assert rows == [{'check': 'PTR mx1', 'status': 'error', 'subject': 'PTR mx1',
+                     'message': 'nameserver unreachable', 'instruction': ''}]
