@@ -74,7 +74,7 @@ integration: venv ## The modules against a real DNS server on loopback
 lab-test: lab-up ## The lab's own parts, proven against the running lab
 	$(BIN)/pytest -q tests/lab
 
-MOLECULE_SCENARIOS ?= default ubuntu_base ipv6_netplan acme chasquid
+MOLECULE_SCENARIOS ?= default ubuntu_base ipv6_netplan acme chasquid mail_dns
 molecule: lab-up ## Molecule scenarios, one after another (2 cores)
 	for s in $(MOLECULE_SCENARIOS); do $(BIN)/molecule test -s $$s || exit 1; done
 

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.selfmail.smtp.plugins.module_utils.check_report import render_table, report_rows
@@ -12,11 +14,13 @@ from ansible_collections.selfmail.smtp.plugins.module_utils.mail_records import 
 from ansible_collections.selfmail.smtp.plugins.module_utils.validation import OptionError
 
 
-def mail_records(domains, hosts, policy=None, dkim_records=None, zones=None):
+def mail_records(domains, hosts, policy=None, dkim_records=None, zones=None, variable_prefix=''):
     try:
         return build_records(domains, hosts, policy, dkim_records, zones)
     except OptionError as exc:
-        raise AnsibleFilterError('mail_records: %s' % exc) from None
+        # Messages start with the setting's name; a role names its variable.
+        message = re.sub(r'^([a-z0-9_]+):', lambda match: variable_prefix + match.group(1) + ':', str(exc))
+        raise AnsibleFilterError('mail_records: %s' % message) from None
 
 
 def rrset_merge(current, record):

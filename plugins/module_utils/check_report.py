@@ -129,6 +129,9 @@ def report_rows(check, result):
             'message': finding.get('message', ''),
             'instruction': finding.get('instruction', ''),
         })
+    # Lookups run concurrently, so findings arrive in any order: sorted, the
+    # same DNS gives the same report (and an unchanged report file).
+    rows.sort(key=lambda row: (str(row['subject']), str(row['message'])))
     if not rows and result.get('failed'):
         # a check that could not run at all is one error, with its reason
         rows.append({'check': check, 'status': ERROR, 'subject': check,

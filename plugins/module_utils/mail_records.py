@@ -140,11 +140,11 @@ def _normalise_host(host, index):
             try:
                 address = ipaddress.ip_address(str(value).strip())
             except ValueError:
-                raise OptionError('%s address of %s: %r is not an IP address' % (family, name, value)) from None
+                raise OptionError('%s: %r (an address of %s) is not an IP address' % (family, value, name)) from None
             if address.version != version:
-                raise OptionError('%s of %s: %s is not an IPv%d address' % (family, name, address, version))
+                raise OptionError('%s: %s (an address of %s) is not an IPv%d address' % (family, address, name, version))
             if address.is_loopback or address.is_link_local or address.is_multicast or address.is_unspecified:
-                raise OptionError('%s of %s: %s cannot send mail to the Internet' % (family, name, address))
+                raise OptionError('%s: %s (an address of %s) cannot send mail to the Internet' % (family, address, name))
             if str(address) not in addresses[family]:
                 addresses[family].append(str(address))
     if not addresses['ipv4'] and not addresses['ipv6']:

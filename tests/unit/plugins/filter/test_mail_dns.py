@@ -25,6 +25,11 @@ def test_registered():
 def test_bad_input_becomes_a_filter_error_naming_the_setting():
     with pytest.raises(AnsibleFilterError, match='mail_records: dmarc_policy'):
         mail_records(['example.org'], [HOST], {'dmarc_policy': 'maybe'})
+    with pytest.raises(AnsibleFilterError, match='mail_records: mail_dns_dmarc_policy: '):
+        mail_records(['example.org'], [HOST], {'dmarc_policy': 'maybe'}, variable_prefix='mail_dns_')
+    bad_host = dict(HOST, ipv6=['2001:db8::g'])
+    with pytest.raises(AnsibleFilterError, match=r"mail_records: mail_dns_ipv6: '2001:db8::g' \(an address of mx1"):
+        mail_records(['example.org'], [bad_host], variable_prefix='mail_dns_')
     with pytest.raises(AnsibleFilterError, match='rrset_merge'):
         rrset_merge([], {'name': 'example.org'})
     with pytest.raises(AnsibleFilterError, match='check_rows'):

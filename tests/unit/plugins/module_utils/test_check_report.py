@@ -42,7 +42,9 @@ def test_report_rows_and_table_put_errors_first_with_their_instruction():
     report.error('192.0.2.1', 'not authorised', 'Add ip4:192.0.2.1 to _spf.example.org')
     report.warning('example.org', 'uses ~all')
     rows = report_rows('SPF example.org', report.as_result())
-    assert [row['status'] for row in rows] == ['ok', 'error', 'warning']
+    # sorted by subject and message, whatever order the lookups finished in
+    assert [row['message'] for row in rows] == ['not authorised', 'record found', 'uses ~all']
+    assert report_rows('SPF example.org', dict(report.as_result(), findings=report.findings[::-1])) == rows
     table = render_table(rows).splitlines()
     assert table[0].split()[:2] == ['CHECK', 'STATUS']
     assert 'ERROR' in table[1] and 'not authorised' in table[1]

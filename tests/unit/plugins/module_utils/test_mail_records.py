@@ -117,7 +117,7 @@ def test_bad_policy_names_the_setting(policy, message):
     ([], [MX1], 'at least one sending domain'),
     (['example.org'], [], 'at least one mail host'),
     (['not_a.domain!'], [MX1], 'domains'),
-    (['example.org'], [{'name': 'mx1.example.org', 'ipv4': ['2001:db8::g']}], 'not an IP address'),
+    (['example.org'], [{'name': 'mx1.example.org', 'ipv4': ['2001:db8::g']}], 'ipv4: .*not an IP address'),
     (['example.org'], [{'name': 'mx1.example.org', 'ipv4': ['2001:db8::1']}], 'not an IPv4'),
     (['example.org'], [{'name': 'mx1.example.org', 'ipv6': ['::1']}], 'cannot send mail'),
     (['example.org'], [{'name': 'mx1.example.org'}], 'no IPv4 and no IPv6'),
