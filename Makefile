@@ -80,6 +80,14 @@ molecule: lab-up ## Molecule scenarios, one after another (2 cores)
 
 test: lint sanity units integration ee lab-test molecule ## Everything CI runs, in order
 
+.PHONY: site-test reliability
+site-test: ## Security tests of the converged lab site (after make lab; part of its verify step)
+	$(BIN)/pytest -q -s tests/site
+
+reliability: ## Load, restart, renewal and ACME-down tests of the converged lab site (after make lab; about 20 min)
+	mkdir -p build
+	$(BIN)/pytest -q -s tests/reliability
+
 .PHONY: molecule-vm
 molecule-vm: lab-up ## ipv6_netplan with a real `netplan apply` in a qemu VM (about 25 min under emulation)
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(VM_PACKAGES) >/dev/null
@@ -87,9 +95,11 @@ molecule-vm: lab-up ## ipv6_netplan with a real `netplan apply` in a qemu VM (ab
 
 # ---- other -----------------------------------------------------------------
 .PHONY: bench build clean
-bench: venv ## Benchmarks: figures printed and written to build/bench-*.json
+bench: lab-up ## Benchmarks on the lab (resets its mail hosts): figures printed and written to build/bench-*.json
 	mkdir -p build
 	$(BIN)/python bench/dns_checks.py --json build/bench-dns.json
+	$(BIN)/python bench/converge.py --json build/bench-converge.json
+	$(BIN)/python bench/throughput.py --json build/bench-throughput.json
 
 build: venv ## Build the collection tarball into build/
 	mkdir -p build

@@ -1,0 +1,164 @@
+"""What the converged site survives: load, a restart with a full queue, a
+certificate renewal under traffic, the ACME CA down during a renewal.
+
+Run with `make reliability` after `make lab`. Figures are printed (pytest -s)
+and written to build/reliability.json; no test asserts a duration.
+"""
+import json
+import pathlib
+import threading
+import uuid
+
+import pytest
+from sitekit import MAIL_HOSTS, ROOT, rx_records, submit
+
+FIGURES = ROOT / "build" / "reliability.json"
+
+
+def record_figures(name, figures):
+    FIGURES.parent.mkdir(exist_ok=True)
+    data = json.loads(FIGURES.read_text()) if FIGURES.exists() else {}
+    data[name] = figures
+    FIGURES.write_text(json.dumps(data, indent=2, sort_keys=True))
+    print(f"\n{name}: {json.dumps(figures, sort_keys=True)}")
+
+
+def run_id():
+    return uuid.uuid4().hex[:8]
+
+
+def dkim_domains(record):
+    return sorted({d.get("header.d") for d in record["details"].get("dkim", []) if d.get("result") == "pass"})
+
+
+def lost_and_duplicated(recipients, found):
+    lost = [r for r in recipients if r not in found]
+    duplicated = {r: len(found[r]) for r in found if len(found[r]) > 1}
+    return lost, duplicated
+
+
+def test_load_1000_messages_all_arrive_signed_once(lab):
+    run = run_id()
+    per_host = 500
+    recipients = {host: [f"load-{run}-{host}-{i}@inbox.test" for i in range(per_host)] for host in sorted(MAIL_HOSTS)}
+    figures = {}
+    accepted_all = []
+    results = {}
+
+    def load(host):
+        results[host] = submit(lab.hosts[host]["ipv4"], recipients[host], clients=4)
+
+    threads = [threading.Thread(target=load, args=(host,)) for host in recipients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for host, (accepted, seconds, broken) in results.items():
+        accepted_all += accepted
+        figures[host] = {"submitted": len(accepted), "submit_seconds": round(seconds, 1),
+                         "submitted_per_second": round(len(accepted) / seconds, 1), "broken_sessions": broken}
+    everyone = [r for host in sorted(recipients) for r in recipients[host]]
+    assert sorted(accepted_all) == sorted(everyone), "not every message was accepted"
+    found = rx_records(lab, everyone, timeout=900)
+    lost, duplicated = lost_and_duplicated(everyone, found)
+    unsigned = [r for r, records in found.items() if any(dkim_domains(rec) != ["example.test"] for rec in records)]
+    figures.update({"messages": len(everyone), "arrived": len(found), "lost": len(lost),
+                    "duplicated": len(duplicated), "without_valid_dkim": len(unsigned)})
+    record_figures("load", figures)
+    assert not lost, f"{len(lost)} lost, e.g. {lost[:5]}"
+    assert not duplicated, duplicated
+    assert not unsigned, f"{len(unsigned)} without a valid DKIM signature of example.test, e.g. {unsigned[:5]}"
+
+
+def queue_files(lab, host):
+    out = lab.out(host, "sh", "-c", "ls /var/lib/chasquid/queue/ 2>/dev/null | wc -l")
+    return int(out or 0)
+
+
+@pytest.mark.parametrize("host", sorted(MAIL_HOSTS))
+def test_restart_with_a_full_queue_loses_nothing(lab, host):
+    run = run_id()
+    recipients = [f"restart-{run}-{i}@inbox.test" for i in range(20)]
+    lab.run("rx", "systemctl", "stop", "selfmail-lab-rx.service")
+    try:
+        accepted, _, _ = submit(lab.hosts[host]["ipv4"], recipients, clients=2)
+        assert sorted(accepted) == sorted(recipients)
+        queued = queue_files(lab, host)
+        assert queued >= len(recipients), f"only {queued} items in the queue"
+        lab.run(host, "systemctl", "restart", "chasquid.service")
+        assert lab.out(host, "systemctl", "is-active", "chasquid.service") == "active"
+    finally:
+        lab.run("rx", "systemctl", "start", "selfmail-lab-rx.service")
+    found = rx_records(lab, recipients, timeout=900)
+    lost, duplicated = lost_and_duplicated(recipients, found)
+    record_figures(f"restart_{host}", {"queued": len(recipients), "arrived": len(found), "lost": len(lost),
+                                       "duplicated": len(duplicated)})
+    assert not lost, lost
+    assert not duplicated, duplicated
+
+
+def served_certificate(lab, host):
+    """sha256 of the certificate chasquid presents on 465 right now."""
+    probe = (pathlib.Path(__file__).resolve().parents[1] / "site" / "smtp_probe.py").read_text()
+    case = [{"name": "c", "ip": lab.hosts[host]["ipv4"], "port": 465}]
+    result = json.loads(lab.run("rx", "python3", "-c", probe, input=json.dumps(case).encode()).stdout)[0]
+    assert "error" not in result, result
+    return result["peer_sha256"]
+
+
+def installed_files(lab, host):
+    name = MAIL_HOSTS[host]
+    out = lab.out(host, "sh", "-c", f"sha256sum /etc/chasquid/certs/{name}/*.pem /etc/chasquid/chasquid.conf")
+    return dict(reversed(line.split(None, 1)) for line in out.splitlines())
+
+
+@pytest.mark.parametrize("host", sorted(MAIL_HOSTS))
+def test_forced_renewal_under_traffic(lab, host):
+    before = served_certificate(lab, host)
+    files_before = installed_files(lab, host)
+    run = run_id()
+    recipients = [f"renew-{run}-{i}@inbox.test" for i in range(60)]
+    outcome = {}
+
+    def traffic():
+        # One message per session, so sessions keep starting during the renewal.
+        outcome["result"] = submit(lab.hosts[host]["ipv4"], recipients, clients=3, per_session=1)
+
+    sender = threading.Thread(target=traffic)
+    sender.start()
+    renewal = lab.run(host, "/usr/local/sbin/selfmail-acme-renew", "--force", check=False)
+    sender.join()
+    after = served_certificate(lab, host)
+    accepted, seconds, broken = outcome["result"]
+    found = rx_records(lab, recipients, timeout=600)
+    lost, duplicated = lost_and_duplicated(recipients, found)
+    record_figures(f"renewal_{host}", {"messages": len(recipients), "accepted": len(accepted),
+                                       "sessions_broken_and_retried": broken, "arrived": len(found),
+                                       "lost": len(lost), "duplicated": len(duplicated),
+                                       "certificate_changed": before != after})
+    assert renewal.returncode == 0, renewal.stdout.decode() + renewal.stderr.decode()
+    assert b"selfmail-acme: renewed" in renewal.stdout or b"selfmail-acme: ordered" in renewal.stdout, renewal.stdout
+    assert before != after, "new connections still get the old certificate"
+    assert installed_files(lab, host) != files_before
+    assert sorted(accepted) == sorted(recipients)
+    assert not lost, lost
+    assert not duplicated, duplicated
+
+
+@pytest.mark.parametrize("host", sorted(MAIL_HOSTS))
+def test_acme_down_during_renewal_changes_nothing(lab, host):
+    before = served_certificate(lab, host)
+    files_before = installed_files(lab, host)
+    lab.run("acme", "systemctl", "stop", "selfmail-lab-pebble.service")
+    try:
+        renewal = lab.run(host, "/usr/local/sbin/selfmail-acme-renew", "--force", check=False)
+    finally:
+        lab.run("acme", "systemctl", "start", "selfmail-lab-pebble.service")
+    output = (renewal.stdout + renewal.stderr).decode(errors="replace")
+    record_figures(f"acme_down_{host}", {"exit_code": renewal.returncode, "last_line": output.strip().splitlines()[-1:]})
+    assert renewal.returncode != 0, output
+    assert "acme.lab.test" in output or "14000" in output, output
+    assert installed_files(lab, host) == files_before
+    assert served_certificate(lab, host) == before
+    assert lab.out(host, "systemctl", "is-active", "chasquid.service") == "active"
+
