@@ -17,6 +17,8 @@ import time
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+import pytest
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 # The lab's fixtures (tests/lab/conftest.py) under a name of their own.
@@ -44,6 +46,15 @@ def converged_lab():
         if lab.run(host, "test", "-s", "/etc/chasquid/chasquid.conf", check=False).returncode != 0:
             return None, f"{host} is not converged: run `make lab` (site.yml on the lab) first"
     return lab, ""
+
+
+@pytest.fixture(scope="session")
+def lab():
+    """The converged lab site; the test fails with what to run when there is none."""
+    found, reason = converged_lab()
+    if found is None:
+        pytest.fail(reason)
+    return found
 
 
 def alice_password():
