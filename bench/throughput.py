@@ -46,7 +46,7 @@ def one_run(lab, host, count, clients, signed):
     run = uuid.uuid4().hex[:8]
     recipients = ['bench-%s-%d@inbox.test' % (run, i) for i in range(count)]
     start = time.monotonic()
-    accepted, submit_seconds, broken = submit(lab.hosts[host]['ipv4'], recipients, clients=clients)
+    accepted, submit_seconds, retried = submit(lab.hosts[host]['ipv4'], recipients, clients=clients)
     found = rx_records(lab, recipients, timeout=900)
     last = time.monotonic() - start
     if len(found) != count or len(accepted) != count:
@@ -54,7 +54,7 @@ def one_run(lab, host, count, clients, signed):
     dkim = {records[0]['dkim'] for records in found.values()}
     if dkim != ({'pass'} if signed else {'none'}):
         raise SystemExit('%s: DKIM verdicts %s, expected %s' % (host, dkim, 'pass' if signed else 'none'))
-    return {'messages': count, 'clients': clients, 'broken_sessions': broken,
+    return {'messages': count, 'clients': clients, 'broken_sessions': retried['broken'], 'deferred_by_server': retried['deferred'],
             'submit_seconds': round(submit_seconds, 2),
             'submitted_per_second': round(count / submit_seconds, 1),
             'end_to_end_seconds': round(last, 2),
