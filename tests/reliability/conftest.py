@@ -3,4 +3,6 @@ import pathlib
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "site"))
-from sitekit import lab  # noqa: F401  (the fixture)
+from sitekit import lab
+
+__all__ = ["lab"]

@@ -1,2 +1,4 @@
 """Fixtures for tests of a converged site (see sitekit)."""
-from sitekit import lab  # noqa: F401  (the fixture)
+from sitekit import lab
+
+__all__ = ["lab"]

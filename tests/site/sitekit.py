@@ -96,7 +96,7 @@ def submit(ip, recipients, clients=4, per_session=25, port=587, sender="alice@ex
                 with smtplib.SMTP(ip, port, timeout=60) as smtp:
                     smtp.starttls(context=ctx)
                     smtp.login(sender, password)
-                    for _ in range(min(per_session, len(pending))):
+                    for _message in range(min(per_session, len(pending))):
                         rcpt = pending[0]
                         smtp.sendmail(sender, [rcpt], make_message(sender, rcpt, "load " + rcpt, "Load test.\n"))
                         with lock:

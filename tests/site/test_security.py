@@ -246,7 +246,7 @@ def test_private_keys_and_password_databases_not_world_readable(lab, host):
     assert any(re.search(r"/domains/example\.test/dkim:[^/]+\.pem$", path) for path in keys), keys
     users = lab.out(host, "sh", "-c", "stat -c '%a %U:%G %n' /etc/chasquid/domains/*/users").splitlines()
     assert users, "no password database found"
-    readable = {path: mode for path, (mode, _) in keys.items() if int(mode, 8) & 0o004}
+    readable = {path: found[0] for path, found in keys.items() if int(found[0], 8) & 0o004}
     readable.update({line.split(" ", 2)[2]: line.split()[0] for line in users if int(line.split()[0], 8) & 0o004})
     assert not readable, readable
     print(f"\n{host}: {len(keys)} private keys and {len(users)} password database(s), 0 world-readable")
