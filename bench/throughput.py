@@ -50,7 +50,8 @@ def one_run(lab, host, count, clients, signed):
     found = rx_records(lab, recipients, timeout=900)
     last = time.monotonic() - start
     if len(found) != count or len(accepted) != count:
-        raise SystemExit('%s: %d of %d arrived' % (host, len(found), count))
+        raise SystemExit('%s: %d of %d accepted, %d arrived; refused: %s'
+                         % (host, len(accepted), count, len(found), retried['refused'][:5]))
     dkim = {records[0]['dkim'] for records in found.values()}
     if dkim != ({'pass'} if signed else {'none'}):
         raise SystemExit('%s: DKIM verdicts %s, expected %s' % (host, dkim, 'pass' if signed else 'none'))

@@ -61,6 +61,14 @@ class Lab:
                         input=message)
         return json.loads(proc.stdout)
 
+    def site(self, *extra, timeout=1800):
+        """site.yml on the lab's inventory, run from the checkout as a user
+        would (its ansible.cfg, its .venv); the completed process."""
+        env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1",
+                   ANSIBLE_FORCE_COLOR="0")
+        return subprocess.run([str(ROOT / ".venv/bin/ansible-playbook"), "site.yml", "-i", "inventory", *extra],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+
     def received(self, marker, timeout=30):
         """The JSON record and stored message at rx whose content holds marker."""
         deadline = time.monotonic() + timeout

@@ -8,11 +8,9 @@ import datetime
 import email.policy
 import importlib.util
 import json
-import os
 import pathlib
 import smtplib
 import ssl
-import subprocess
 import threading
 import time
 from email.message import EmailMessage
@@ -28,13 +26,6 @@ lab_fixtures = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(lab_fixtures)
 
 MAIL_HOSTS = {"mx1": "mx.example.test", "mx2": "mx2.example.test"}
-
-
-def run_playbook(*argv, timeout=1800):
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1",
-               ANSIBLE_FORCE_COLOR="0")
-    return subprocess.run([str(ROOT / ".venv/bin/ansible-playbook"), *argv], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def converged_lab():
@@ -80,13 +71,15 @@ def submit(ip, recipients, clients=4, per_session=25, port=587, sender="alice@ex
     message the server did not take (a broken session, or a 4xx such as
     chasquid's "queue full" at 200 queued messages) is sent again later, with
     a growing pause, for up to `patience` seconds without progress.
-    Returns (accepted recipients, seconds, {"broken": n, "deferred": n})."""
+    A 5xx is not retried: the message is listed as refused, with the reply.
+    Returns (accepted recipients, seconds,
+    {"broken": n, "deferred": n, "refused": ["recipient: reply", ...]})."""
     ctx = ssl.create_default_context()
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE   # the certificate is checked by tests/site
     password = alice_password()
     accepted, lock = [], threading.Lock()
-    retried = {"broken": 0, "deferred": 0}
+    retried = {"broken": 0, "deferred": 0, "refused": []}
 
     def worker(share):
         pending = list(share)
@@ -105,8 +98,14 @@ def submit(ip, recipients, clients=4, per_session=25, port=587, sender="alice@ex
                         pause, stuck_since = 0.2, None
             except (OSError, smtplib.SMTPException) as exc:
                 code = getattr(exc, "smtp_code", 0)
+                if not code and isinstance(exc, smtplib.SMTPRecipientsRefused):
+                    code = min(c for c, _reply in exc.recipients.values())
                 if 500 <= code < 600:
-                    raise
+                    # A permanent refusal: a client gives up on the message;
+                    # the caller sees which one and why.
+                    with lock:
+                        retried["refused"].append(f"{pending.pop(0)}: {exc}")
+                    continue
                 with lock:
                     retried["deferred" if 400 <= code < 500 else "broken"] += 1
                 stuck_since = stuck_since or time.monotonic()

@@ -81,12 +81,15 @@ def session(case):
         result["data"] = None
         if result["rcpt"] == 250:
             code = smtp.docmd("DATA")[0]
+            text = b""
             if code == 354:
                 body = ("From: <%s>\r\nTo: <%s>\r\nSubject: relay probe %s\r\n\r\n%s\r\n.\r\n"
-                        % (case["mail_from"], case["rcpt_to"], case["marker"], case["marker"]))
+                        % (case.get("header_from", case["mail_from"]), case["rcpt_to"], case["marker"],
+                           case["marker"]))
                 smtp.send(body.encode())
-                code = smtp.getreply()[0]
+                code, text = smtp.getreply()
             result["data"] = code
+            result["data_reply"] = text.decode(errors="replace")
     return result
 
 

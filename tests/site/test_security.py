@@ -9,11 +9,12 @@ import json
 import pathlib
 import re
 import ssl
+import time
 import urllib.request
 import uuid
 
 import pytest
-from sitekit import MAIL_HOSTS, lab_fixtures, run_playbook
+from sitekit import MAIL_HOSTS, alice_password, lab_fixtures
 
 PROBE = (pathlib.Path(__file__).parent / "smtp_probe.py").read_text()
 CATCH_ALL = "forward@inbox.test"     # inventory/group_vars/mail/site.yml
@@ -101,10 +102,10 @@ def test_no_relay(lab, host):
     # taken as a local address (the catch-all alias) and never sent to the
     # smuggled address. Wait for the ones accepted, then look at everything.
     taken = [c["marker"] for c in cases if results[c["name"]].get("data") == 250]
-    lab_fixtures.time.sleep(2)
-    deadline = lab_fixtures.time.monotonic() + 60
-    while len(arrivals(lab, taken)) < len(taken) and lab_fixtures.time.monotonic() < deadline:
-        lab_fixtures.time.sleep(1)
+    time.sleep(2)
+    deadline = time.monotonic() + 60
+    while len(arrivals(lab, taken)) < len(taken) and time.monotonic() < deadline:
+        time.sleep(1)
     found = arrivals(lab, [c["marker"] for c in cases])
     relayed = {m: rcpts for m, rcpts in found.items() if set(rcpts) != {CATCH_ALL}}
     assert not relayed, relayed
@@ -113,6 +114,49 @@ def test_no_relay(lab, host):
     taken_names = sorted(c["name"] for c in cases if results[c["name"]].get("data") == 250)
     print(f"\n{host}: {len(cases)} relay attempts, {refused} refused, {len(taken)} taken for the catch-all "
           f"only ({', '.join(taken_names)}), {len(relayed)} relayed")
+
+
+# (name, MAIL FROM, From: header) for alice, logged in on 587: only her own
+# address passes; every other sender would be DKIM-signed for example.test
+# and pass DMARC at the receiver.
+SENDERS = [
+    ("own address", "alice@example.test", "alice@example.test"),
+    ("own address with a +tag", "alice+news@example.test", "alice+news@example.test"),
+    ("another user of the domain", "boss@example.test", "boss@example.test"),
+    ("another domain", "ceo@bank.test", "ceo@bank.test"),
+    ("null sender", "", "alice@example.test"),
+    ("own envelope, another From: header", "alice@example.test", "boss@example.test"),
+    ("own envelope, another domain in From:", "alice@example.test", "ceo@bank.test"),
+]
+
+
+@pytest.mark.parametrize("host", sorted(MAIL_HOSTS))
+def test_authenticated_user_sends_only_as_itself(lab, host):
+    auth = ("alice@example.test", alice_password())
+    cases = [{"name": name, "ip": lab.hosts[host]["ipv4"], "port": 587, "starttls": True, "auth": auth,
+              "mail_from": mail_from, "header_from": header_from, "rcpt_to": VICTIM, "marker": marker()}
+             for name, mail_from, header_from in SENDERS]
+    results = probe(lab, cases)
+    errors = {name: r["error"] for name, r in results.items() if "error" in r}
+    assert not errors, errors
+    assert all(r["auth"] == 235 for r in results.values()), results
+    own = [c for c in cases if c["mail_from"].startswith("alice")
+           and c["header_from"].startswith("alice")]
+    taken = {c["name"]: results[c["name"]]["data"] for c in cases if results[c["name"]]["data"] == 250}
+    assert sorted(taken) == sorted(c["name"] for c in own), results
+    for case in cases:
+        if case not in own:
+            reply = results[case["name"]]
+            assert reply["data"] >= 500 and "may not send as" in reply["data_reply"], reply
+    # The own-address messages arrive; the refused ones never do.
+    deadline = time.monotonic() + 60
+    while len(arrivals(lab, [c["marker"] for c in own])) < len(own) and time.monotonic() < deadline:
+        time.sleep(1)
+    found = arrivals(lab, [c["marker"] for c in cases])
+    assert sorted(found) == sorted(c["marker"] for c in own), found
+    print(f"\n{host}: {len(cases)} senders tried by an authenticated user, {len(own)} own accepted, "
+          f"{len(cases) - len(own)} refused ({results['another domain']['data']} "
+          f"{results['another domain']['data_reply']})")
 
 
 # --- TLS ---------------------------------------------------------------------
@@ -278,7 +322,7 @@ def test_no_secret_in_verbose_output(lab):
                 secrets[f"{host}:{path} line {i}"] = line
     assert len(secrets) > 20 and all(len(value) >= 16 for value in secrets.values())
 
-    result = run_playbook("site.yml", "-i", "inventory", "-vvv")
+    result = lab.site("-vvv")
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-5000:]
     for host in MAIL_HOSTS:

@@ -3,9 +3,11 @@
     python3 smtp_probe.py ADDRESS USER SENDER_DOMAIN RCPT MARKER   (password in $PROBE_PASSWORD)
 
 Submits one message on 587 (STARTTLS + AUTH) and one on 465 (TLS + AUTH) to
-RCPT, sends one unauthenticated message on 25 to a random address of
+RCPT, one as postmaster@SENDER_DOMAIN (an address the user may send as) to
+"as-" RCPT, sends one unauthenticated message on 25 to a random address of
 SENDER_DOMAIN (the catch-all), and tries what must fail: relaying without
-AUTH on 25 and 587, AUTH before STARTTLS, a wrong password.
+AUTH on 25 and 587, AUTH before STARTTLS, a wrong password, the user sending
+as another address of the domain (in the envelope, in the From: header).
 """
 import base64
 import json
@@ -57,6 +59,16 @@ def submit_587():
         s.login(user, password)
         s.send_message(message("submission-587", user, rcpt))
         return {"features_before_tls": before, "features_after_tls": after, "tls": s.sock.version()}
+
+
+def submit_as(envelope, header, to):
+    def run():
+        with smtplib.SMTP(address, 587, timeout=30) as s:
+            s.starttls(context=ctx)
+            s.login(user, password)
+            s.sendmail(envelope, [to], message("as " + header, header, to).as_bytes())
+            return "accepted"
+    return run
 
 
 def submit_465():
@@ -113,6 +125,9 @@ def wrong_password():
 attempt("submit_587", submit_587)
 attempt("submit_465", submit_465)
 attempt("catch_all", catch_all)
+attempt("send_as_listed", submit_as("postmaster@" + domain, "postmaster@" + domain, "as-" + rcpt))
+attempt("forged_envelope", submit_as("boss@" + domain, user, rcpt))
+attempt("forged_header", submit_as(user, "boss@" + domain, rcpt))
 attempt("relay_25", relay(25))
 attempt("relay_587", relay(587))
 attempt("auth_before_tls", auth_before_tls)
