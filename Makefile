@@ -84,7 +84,7 @@ test: lint sanity units integration ee lab-test molecule ## Everything CI runs, 
 site-test: ## Security tests of the converged lab site (after make lab; part of its verify step)
 	$(BIN)/pytest -q -s tests/site
 
-reliability: ## Load, restart, renewal and ACME-down tests of the converged lab site (after make lab; about 12 min)
+reliability: ## Load, restart, renewal, ACME-down and lost-account tests of the converged lab site (after make lab; about 15 min)
 	mkdir -p build
 	$(BIN)/pytest -q -s tests/reliability
 

@@ -69,11 +69,17 @@ class Lab:
         return subprocess.run([str(ROOT / ".venv/bin/ansible-playbook"), "site.yml", "-i", "inventory", *extra],
                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
+    def stored(self):
+        """rx's records (<id>.json), oldest name first. Not the hidden
+        .<id>.tmp.json that rx is still writing (pathlib's glob would
+        return it)."""
+        return sorted(p for p in self.maildir.glob("*.json") if not p.name.startswith("."))
+
     def received(self, marker, timeout=30):
         """The JSON record and stored message at rx whose content holds marker."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            for meta in sorted(self.maildir.glob("*.json")):
+            for meta in self.stored():
                 eml = meta.with_suffix(".eml")
                 if marker.encode() in eml.read_bytes():
                     return json.loads(meta.read_text()), eml.read_bytes()

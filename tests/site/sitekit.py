@@ -132,7 +132,7 @@ def rx_records(lab, recipients, timeout, seen=None):
     seen = set() if seen is None else seen
     deadline = time.monotonic() + timeout
     while True:
-        for meta in lab.maildir.glob("*.json"):
+        for meta in lab.stored():
             if meta.name in seen:
                 continue
             record = json.loads(meta.read_text())

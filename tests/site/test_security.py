@@ -77,7 +77,7 @@ def relay_cases(lab, host):
 def arrivals(lab, markers):
     """rx's records of the messages carrying each marker: {marker: [recipients...]}."""
     found = {}
-    for meta in lab.maildir.glob("*.json"):
+    for meta in lab.stored():
         body = meta.with_suffix(".eml").read_bytes()
         for mark in markers:
             if mark.encode() in body:
