@@ -66,7 +66,8 @@ def submit_as(envelope, header, to):
         with smtplib.SMTP(address, 587, timeout=30) as s:
             s.starttls(context=ctx)
             s.login(user, password)
-            s.sendmail(envelope, [to], message("as " + header, header, to).as_bytes())
+            # send_message writes CRLF line ends (chasquid 1.15 refuses bare LF).
+            s.send_message(message("as " + header, header, to), from_addr=envelope, to_addrs=[to])
             return "accepted"
     return run
 
